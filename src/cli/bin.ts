@@ -7,6 +7,9 @@
 import { EXIT } from '../exit-codes.js';
 import { main } from './main.js';
 
+// We pin Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const controller = new AbortController();
 let interrupts = 0;
 const onSignal = (name: NodeJS.Signals) => {

@@ -14,7 +14,7 @@ export interface IoOptions {
 
 /** A writable text stream (process.stdout/stderr or a test buffer). */
 export interface TextOut {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   readonly isTTY?: boolean;
 }
 

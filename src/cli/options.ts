@@ -109,3 +109,33 @@ export function positiveNumber(v: unknown, name: string): number {
   }
   return n;
 }
+
+/** Adds `--cluster`, `--task`, `--container` (where a command runs). */
+export function withTaskTarget<T>(y: Argv<T>) {
+  return y
+    .option('cluster', { type: 'string', default: 'default', describe: 'ECS cluster name or ARN' })
+    .option('task', {
+      type: 'string',
+      describe: 'task id or ARN (default: the cluster’s only running task)',
+    })
+    .option('container', {
+      type: 'string',
+      describe: 'container name (default: the first with a running exec agent)',
+    });
+}
+
+/** The validated `--cluster/--task/--container`. */
+export interface TaskTargetOptions {
+  readonly cluster: string;
+  readonly task: string | undefined;
+  readonly container: string | undefined;
+}
+
+/** Validates the options of {@link withTaskTarget}. */
+export function parseTaskTarget(argv: Record<string, unknown>): TaskTargetOptions {
+  return {
+    cluster: optionalString(argv['cluster']) ?? 'default',
+    task: optionalString(argv['task']),
+    container: optionalString(argv['container']),
+  };
+}

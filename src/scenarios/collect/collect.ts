@@ -63,10 +63,10 @@ export interface CollectManifest {
     readonly runtimeId?: string;
     readonly ssmTarget?: string;
   };
-  readonly tools?: ContainerTools;
-  readonly encoding?: TransferEncoding;
+  tools?: ContainerTools;
+  encoding?: TransferEncoding;
   readonly limits: { readonly since?: string; readonly maxBytes?: number };
-  readonly partial: boolean;
+  partial: boolean;
   readonly files: ManifestFile[];
   readonly missing: string[];
   readonly errors: Array<{ readonly path: string; readonly code: string; readonly message: string }>;
@@ -78,7 +78,8 @@ export interface CollectOptions {
   readonly targetKind: 'local' | 'aws';
   readonly cluster: string;
   readonly task: string;
-  readonly container?: string;
+  /** The container (resolved and checked by the caller, e.g. with resolveTasks). */
+  readonly container: string;
   /** Opens the output directory once the target is known to be valid. */
   readonly openSink: (base: string) => Promise<CollectionSink>;
   /** Builds the shell for the resolved container. */
@@ -99,11 +100,14 @@ export interface CollectResult {
   readonly manifest: CollectManifest;
 }
 
-/** Runs a collection. Bad input throws before any directory is created; later failures mark it partial. */
+/**
+ * Runs a collection. Bad input throws before any directory is created; later failures are recorded
+ * in the manifest, which is then marked partial.
+ */
 export async function collectLogs(options: CollectOptions): Promise<CollectResult> {
   const { deps } = options;
   const task = await describeTask(options.clients.ecs, options.cluster, options.task);
-  const container = pickContainer(task, options.container);
+  const container = options.container;
   const taskId = (task.taskArn ?? options.task).split('/').pop() ?? options.task;
   const clusterName = (task.clusterArn ?? options.cluster).split('/').pop() ?? options.cluster;
   const runtimeId = task.containers?.find((c) => c.name === container)?.runtimeId;
@@ -146,7 +150,8 @@ export async function collectLogs(options: CollectOptions): Promise<CollectResul
     progress(`probing ${container} in task ${taskId}`);
     const probe = await runProbe(shell, options);
     const encoding = pickEncoding(probe.tools);
-    Object.assign(manifest, { tools: probe.tools, encoding });
+    manifest.tools = probe.tools;
+    manifest.encoding = encoding;
     manifest.missing.push(...probe.missing);
     const wanted = probe.files.filter((f) => options.since === undefined || f.mtime * 1000 >= options.since);
 
@@ -183,7 +188,7 @@ export async function collectLogs(options: CollectOptions): Promise<CollectResul
         manifest.errors.push(errorEntry(`commands/${cap.name}`, err));
       }
     }
-    Object.assign(manifest, { partial: manifest.errors.length > 0 });
+    manifest.partial = manifest.errors.length > 0;
   } catch (err) {
     manifest.errors.push(errorEntry('(collection)', err));
     await save();
@@ -207,27 +212,6 @@ async function describeTask(ecs: EcsApi, cluster: string, task: string): Promise
     });
   }
   return found;
-}
-
-function pickContainer(task: Task, wanted: string | undefined): string {
-  const names = (task.containers ?? []).map((c) => c.name ?? '').filter(Boolean);
-  if (wanted !== undefined) {
-    if (!names.includes(wanted)) {
-      throw new DiagError(
-        'AWS_CONTAINER_NOT_FOUND',
-        `container ${wanted} is not in the task (it has: ${names.join(', ')})`,
-        {
-          source: 'user',
-        },
-      );
-    }
-    return wanted;
-  }
-  const first = names[0];
-  if (first === undefined)
-    throw new DiagError('AWS_CONTAINER_NOT_FOUND', 'the task has no containers', { source: 'user' });
-  if (names.length > 1) return first;
-  return first;
 }
 
 async function collectControlPlane(
