@@ -4,7 +4,12 @@
  */
 type Bench = () => Promise<void>;
 
-const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {};
+const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
+  analyze: () => import('./analyze.js'),
+  collect: () => import('./collect.js'),
+  datachannel: () => import('./datachannel.js'),
+  matrix: () => import('./matrix.js'),
+};
 
 const name = process.argv[2];
 const names = name ? [name] : Object.keys(BENCHES);

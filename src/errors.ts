@@ -61,6 +61,7 @@ export type DiagErrorCode =
   | 'EMULATOR_REMOTE_REFUSED'
   | 'EMULATOR_START_FAILED'
   | 'EMULATOR_FAULT_INJECTED'
+  | 'EMULATOR_TASK_NOT_RUNNING'
   // --- scenarios / matrix -------------------------------------------------------
   | 'SCN_BAD_SCENARIO'
   | 'SCN_CASE_FAILED'

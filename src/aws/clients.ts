@@ -21,6 +21,9 @@ export interface EcsApi {
     i: ecs.DescribeTaskDefinitionCommandInput,
   ): Promise<ecs.DescribeTaskDefinitionCommandOutput>;
   describeServices(i: ecs.DescribeServicesCommandInput): Promise<ecs.DescribeServicesCommandOutput>;
+  registerTaskDefinition(
+    i: ecs.RegisterTaskDefinitionCommandInput,
+  ): Promise<ecs.RegisterTaskDefinitionCommandOutput>;
   runTask(i: ecs.RunTaskCommandInput): Promise<ecs.RunTaskCommandOutput>;
   stopTask(i: ecs.StopTaskCommandInput): Promise<ecs.StopTaskCommandOutput>;
   executeCommand(i: ecs.ExecuteCommandCommandInput): Promise<ecs.ExecuteCommandCommandOutput>;

@@ -27,6 +27,12 @@ export interface BehaviourProfile {
   readonly applySessionPreferences: boolean;
   /** Which client traffic resets the idle timer. @default ['input'] */
   readonly idleResetBy: ReadonlyArray<'input' | 'size' | 'ack' | 'attach'>;
+  /**
+   * How long a session whose command ended by itself stays `Terminating` in the history:
+   * until the sweep finds it idle-expired (as observed: "about 20 minutes"), or just the next sweep.
+   * @default 'idle-expiry'
+   */
+  readonly terminatingUntil?: 'idle-expiry' | 'next-sweep';
   /** channel_closed Output on idle expiry. */
   readonly idleTimeoutMessage: string;
   /** Per-container session limit when the agent config does not say. @default 2 */

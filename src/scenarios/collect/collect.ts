@@ -24,7 +24,10 @@ import {
 } from './artifacts.js';
 import { type CollectionSink, sha256Hex } from './collection-dir.js';
 import type { RemoteShell } from './remote-shell.js';
-import { pickEncoding, readRange, type TransferEncoding } from './transfer.js';
+import { pickEncoding, readBatch, readRange, type TransferEncoding } from './transfer.js';
+
+/** Bytes per transfer session. */
+const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** manifest.json schema version. */
 export const COLLECT_SCHEMA_VERSION = 1;
@@ -155,16 +158,33 @@ export async function collectLogs(options: CollectOptions): Promise<CollectResul
     manifest.missing.push(...probe.missing);
     const wanted = probe.files.filter((f) => options.since === undefined || f.mtime * 1000 >= options.since);
 
-    for (const file of wanted) {
+    // Small files travel together (one session per batch); big ones alone, in chunks.
+    const chunk = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    for (const batch of batchFiles(wanted, chunk)) {
       options.signal?.throwIfAborted();
-      progress(`collecting ${file.path} (${file.size - file.offset} bytes, ${encoding})`, {
-        path: file.path,
+      progress(`collecting ${batch.map((f) => f.path).join(', ')} (${encoding})`, {
+        paths: batch.map((f) => f.path),
       });
-      try {
-        manifest.files.push(await collectFile(shell, sink, file, encoding, options));
-      } catch (err) {
-        if (options.signal?.aborted) throw err;
-        manifest.errors.push(errorEntry(file.path, err));
+      let first: Uint8Array[] | undefined;
+      if (batch.length > 1) {
+        try {
+          first = await readBatch(
+            shell,
+            batch.map((f) => ({ path: f.path, offset: f.offset, length: f.size - f.offset })),
+            { encoding, signal: options.signal },
+          );
+        } catch (err) {
+          if (options.signal?.aborted) throw err;
+          first = undefined; // each file is then retried on its own
+        }
+      }
+      for (const [i, file] of batch.entries()) {
+        try {
+          manifest.files.push(await collectFile(shell, sink, file, encoding, options, first?.[i]));
+        } catch (err) {
+          if (options.signal?.aborted) throw err;
+          manifest.errors.push(errorEntry(file.path, err));
+        }
       }
       await save();
     }
@@ -300,16 +320,20 @@ async function collectFile(
   file: ProbedFile,
   encoding: TransferEncoding,
   options: CollectOptions,
+  prefetched?: Uint8Array,
 ): Promise<ManifestFile> {
   const length = file.size - file.offset;
   let bytes: Uint8Array = new Uint8Array();
   let changed = false;
   for (let attempt = 1; attempt <= 2; attempt++) {
-    bytes = await readRange(shell, file.path, file.offset, length, {
-      encoding,
-      chunkBytes: options.chunkBytes,
-      signal: options.signal,
-    });
+    bytes =
+      attempt === 1 && prefetched
+        ? prefetched
+        : await readRange(shell, file.path, file.offset, length, {
+            encoding,
+            chunkBytes: options.chunkBytes,
+            signal: options.signal,
+          });
     if (file.sha256 === undefined || sha256Hex(bytes) === file.sha256) break;
     // Mismatch: did the file change, or did the transfer go wrong?
     const again = parseProbe(
@@ -339,6 +363,29 @@ async function collectFile(
     ...(file.offset > 0 ? { truncated: { offset: file.offset, fullSize: file.size } } : {}),
     ...(changed ? { changedDuringRead: true } : {}),
   };
+}
+
+/** Groups files into batches of at most `limit` bytes; a file bigger than that is a batch of its own. */
+export function batchFiles(files: readonly ProbedFile[], limit: number): ProbedFile[][] {
+  const batches: ProbedFile[][] = [];
+  let current: ProbedFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    const n = f.size - f.offset;
+    if (n > limit) {
+      batches.push([f]);
+      continue;
+    }
+    if (bytes + n > limit && current.length > 0) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(f);
+    bytes += n;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 function errorEntry(path: string, err: unknown) {

@@ -113,3 +113,52 @@ export async function readRange(
   } while (done < length);
   return Buffer.concat(parts);
 }
+
+/** One byte range of one file. */
+export interface RangeRequest {
+  readonly path: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+const BATCH_BEGIN = 'ECSDIAG_BATCH_BEGIN';
+const BATCH_END = 'ECSDIAG_BATCH_END';
+
+/**
+ * Reads several small ranges in ONE session (each session costs the agent's 1 s first-read delay).
+ * Only for text encodings, whose output cannot contain the delimiter lines; `raw` falls back to
+ * one session per range.
+ */
+export async function readBatch(
+  shell: RemoteShell,
+  ranges: readonly RangeRequest[],
+  options: { readonly encoding: TransferEncoding; readonly signal?: AbortSignal },
+): Promise<Uint8Array[]> {
+  if (options.encoding === 'raw') {
+    const out: Uint8Array[] = [];
+    for (const r of ranges) out.push(await readRange(shell, r.path, r.offset, r.length, options));
+    return out;
+  }
+  const script = ranges
+    .map(
+      (r, i) =>
+        `echo ${BATCH_BEGIN} ${i}; ${rangeScript(r.path, r.offset, r.length, options.encoding)}; echo ${BATCH_END} ${i}`,
+    )
+    .join('\n');
+  const res = await shell.run(script, { signal: options.signal });
+  const text = Buffer.from(res.stdout).toString('latin1');
+  return ranges.map((r, i) => {
+    const begin = text.indexOf(`${BATCH_BEGIN} ${i}\n`);
+    const end = text.indexOf(`${BATCH_END} ${i}\n`, begin);
+    if (begin < 0 || end < 0) {
+      throw new DiagError(
+        'COLLECT_TRANSFER_FAILED',
+        `batch read of ${r.path} returned no data (exit ${res.exitCode})`,
+      );
+    }
+    return decodeRange(
+      Buffer.from(text.slice(begin + `${BATCH_BEGIN} ${i}\n`.length, end), 'latin1'),
+      options.encoding,
+    );
+  });
+}
