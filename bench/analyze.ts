@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
     const gen = await writeLog(file);
     const size = (await stat(file)).size;
     process.stdout.write(
-      `generated ${fmt(mb(size))} MB, ${gen.sessions} sessions (${gen.kills} killed) in ${file}\n`,
+      `generated ${fmt(mb(size))} MB from ${gen.sessions} drawn sessions (${gen.kills} to be killed; the file is cut at 40 MB, so the last ones are partial) in ${file}\n`,
     );
 
     // 1. In process, best of 3: the analyzer's own speed (wall, and CPU, which a busy machine distorts less).

@@ -4,8 +4,8 @@
  * - `/frames`: waits for the open-data-channel text frame, sends every frame, then channel_closed,
  *   then ends TCP (1006), like the service after a command ends.
  * - `/raw`: sends the same bytes as plain binary messages and closes (the ceiling).
- * Sends respect backpressure (pause above 8 MB buffered). The client's acks are not read: this
- * rig never resends, and reading them would spend the rig's CPU, not the client's.
+ * Sends respect backpressure (pause above 8 MB buffered). The client's acks are read and ignored
+ * (this rig never resends).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -81,10 +81,7 @@ server.on('upgrade', (req, socket, head) => {
     let opened = false;
     ws.on('message', (_data, isBinary) => {
       if (opened || isBinary) return;
-      opened = true;
-      // The acks are not needed here (nothing is resent): stop reading them so the rig spends its
-      // CPU on sending, as in the raw run. They wait in the socket buffers.
-      ws.pause();
+      opened = true; // acks that follow are read (as the service does) and ignored
       void sendAll(ws, s).then(() => {
         ws.send(closed, { binary: true });
         s.end();

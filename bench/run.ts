@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
   analyze: () => import('./analyze.js'),
   collect: () => import('./collect.js'),
   datachannel: () => import('./datachannel.js'),
+  emulator: () => import('./emulator.js'),
   matrix: () => import('./matrix.js'),
 };
 

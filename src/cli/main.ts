@@ -9,7 +9,7 @@ import { type Deps, systemDeps } from '../deps.js';
 import { DiagError, isDiagError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliContext, DiagCommand } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, commandName } from './commands/index.js';
 import { Io, type TextOut } from './io.js';
 import { parseGlobalOptions, withGlobalOptions } from './options.js';
 
@@ -62,7 +62,14 @@ export async function main(args: readonly string[], env: MainEnv): Promise<numbe
       .alias('help', 'h')
       .version();
 
-    for (const cmd of COMMANDS) {
+    // Load only the commands named in args (the one being run, or asked for help); the others
+    // are listed by name and description.
+    for (const entry of COMMANDS) {
+      if (!args.includes(commandName(entry))) {
+        parser.command(entry.command, entry.describe);
+        continue;
+      }
+      const cmd = (await entry.load()) as DiagCommand<Record<string, unknown>>;
       parser.command({
         command: cmd.command as string | string[],
         describe: cmd.describe,
@@ -87,7 +94,7 @@ export async function main(args: readonly string[], env: MainEnv): Promise<numbe
             global,
             onCleanup: (fn) => cleanups.push(fn),
           };
-          exitCode = await (cmd as DiagCommand<Record<string, unknown>>).run(argv, ctx);
+          exitCode = await cmd.run(argv, ctx);
         },
       });
     }

@@ -9,6 +9,7 @@ import { ECS_TEXT, ecsError, findCluster, findTask } from './ecs-shapes.js';
 import { jsonResponse } from './http/aws-error.js';
 import { ECS_VALIDATION, Input } from './http/input.js';
 import type { ServiceRequest, ServiceResponse } from './service-module.js';
+import { execCommandGate } from './services/exec-gate.js';
 import type { SessionRecord } from './state/world-state.js';
 import type { EmulatorWorld } from './world.js';
 
@@ -59,6 +60,18 @@ export async function executeCommand(req: ServiceRequest, w: EmulatorWorld): Pro
   if (!task.enableExecuteCommand || task.lastStatus !== 'RUNNING' || container.agentStatus !== 'RUNNING') {
     throw ecsError('InvalidParameterException', ECS_TEXT.execNotEnabled);
   }
+  // 4b. Permissions and the agent's channel, as the doctor state models them (IAM denials).
+  const taskRoleArn =
+    (task.overrides['taskRoleArn'] as string | undefined) ??
+    (w.state.taskDefinitions.find((d) => d.arn === task.taskDefinitionArn)?.body['taskRoleArn'] as
+      | string
+      | undefined);
+  const denied = execCommandGate(w, {
+    callerArn: w.principalArn(req.accessKeyId),
+    taskArn: task.arn,
+    taskRoleArn,
+  });
+  if (denied) throw denied;
   // 5. SessionWorkersLimit of the container's agent.
   const limit = w.tasks.sessionWorkersLimit(task.taskId, w.profile.sessionWorkersLimit);
   if (w.sessions.runningCount(task.taskId, container.name) >= limit) {

@@ -2,7 +2,9 @@
  * ECS ARNs, lookups and the wire shapes of records (Cluster, Task, Container, TaskDefinition).
  * Timestamps go out as epoch seconds (aws-api.md §1.3). @see aws-api.md §2
  */
+
 import { AwsServiceError } from './http/aws-error.js';
+import { EMULATOR_SUBNET_ID } from './services/doctor-state.js';
 import type {
   ClusterRecord,
   ContainerRecord,
@@ -190,7 +192,20 @@ export function taskShape(
     memory: '512',
     healthStatus: 'UNKNOWN',
     overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...t.overrides },
-    attachments: [],
+    // Deviation: every task reports one attached ENI in the emulator's single subnet (as an
+    // awsvpc/Fargate task does), so network checks have a subnet to look at.
+    attachments: [
+      {
+        id: t.taskId.slice(0, 8) + '-eni0-' + t.taskId.slice(8, 20),
+        type: 'ElasticNetworkInterface',
+        status: 'ATTACHED',
+        details: [
+          { name: 'subnetId', value: EMULATOR_SUBNET_ID },
+          { name: 'networkInterfaceId', value: `eni-${t.taskId.slice(0, 17)}` },
+          { name: 'privateIPv4Address', value: '10.0.0.10' },
+        ],
+      },
+    ],
     attributes: [],
     containers: t.containers.map((c) => containerShape(t, c)),
     ephemeralStorage: { sizeInGiB: 20 },

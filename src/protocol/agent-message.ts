@@ -21,7 +21,7 @@ import {
 import { DIGEST_LENGTH, digestEquals, payloadDigest } from './digest.js';
 import { isValidationExempt, MessageType } from './message-type.js';
 import { isKnownPayloadType } from './payload-type.js';
-import { uuidFromWire, uuidToWire } from './uuid.js';
+import { uuidFromWire, writeUuidWire } from './uuid.js';
 
 /** A decoded frame. */
 export interface AgentMessage {
@@ -71,6 +71,8 @@ export type DecodeResult =
   | { readonly ok: false; readonly error: DiagError };
 
 const UINT32_MAX = 0xffff_ffff;
+/** High 32 bits of Number.MAX_SAFE_INTEGER (2^53 − 1). */
+const MAX_SAFE_HIGH = 0x1f_ffff;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -83,7 +85,7 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export function encodeAgentMessage(msg: AgentMessageInit): Uint8Array {
   const schemaVersion = msg.schemaVersion ?? FRAME_SCHEMA_VERSION;
   const flags = msg.flags ?? 0n;
-  checkMessageType(msg.messageType);
+  if (!KNOWN_TYPES.has(msg.messageType)) checkMessageType(msg.messageType);
   checkUint32(schemaVersion, 'schemaVersion');
   checkUint32(msg.payloadType, 'payloadType');
   if (!Number.isSafeInteger(msg.createdDate) || msg.createdDate < 0) {
@@ -105,10 +107,11 @@ export function encodeAgentMessage(msg: AgentMessageInit): Uint8Array {
     frame[FIELDS.messageType.offset + i] = msg.messageType.charCodeAt(i);
   }
   view.setUint32(FIELDS.schemaVersion.offset, schemaVersion);
-  view.setBigUint64(FIELDS.createdDate.offset, BigInt(msg.createdDate));
+  view.setUint32(FIELDS.createdDate.offset, Math.floor(msg.createdDate / 2 ** 32));
+  view.setUint32(FIELDS.createdDate.offset + 4, msg.createdDate >>> 0);
   view.setBigInt64(FIELDS.sequenceNumber.offset, msg.sequenceNumber);
   view.setBigUint64(FIELDS.flags.offset, flags);
-  frame.set(uuidToWire(msg.messageId), FIELDS.messageId.offset);
+  writeUuidWire(msg.messageId, frame, FIELDS.messageId.offset);
   frame.set(digest, FIELDS.payloadDigest.offset);
   view.setUint32(FIELDS.payloadType.offset, msg.payloadType);
   view.setUint32(FIELDS.payloadLength.offset, msg.payload.length);
@@ -161,11 +164,16 @@ function decodeUnchecked(bytes: Uint8Array, strict: boolean): DecodeResult {
     return fail('PROTO_BAD_MESSAGE_TYPE', 'message type is empty or not printable ASCII');
   const exempt = isValidationExempt(messageType);
 
-  const createdDateBig = view.getBigUint64(FIELDS.createdDate.offset);
-  if (createdDateBig > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return fail('PROTO_INVALID_FIELD', `createdDate ${createdDateBig} is not a plausible epoch-ms value`);
+  // Two 32-bit halves: no BigInt on the hot path. Above 2^53 a double is no longer exact.
+  const dateHigh = view.getUint32(FIELDS.createdDate.offset);
+  const dateLow = view.getUint32(FIELDS.createdDate.offset + 4);
+  if (dateHigh > MAX_SAFE_HIGH) {
+    return fail(
+      'PROTO_INVALID_FIELD',
+      `createdDate ${view.getBigUint64(FIELDS.createdDate.offset)} is not a plausible epoch-ms value`,
+    );
   }
-  const createdDate = Number(createdDateBig);
+  const createdDate = dateHigh * 2 ** 32 + dateLow;
   if (strict && !exempt && createdDate === 0) return fail('PROTO_INVALID_FIELD', 'createdDate is 0');
 
   const payloadStart = headerLength + 4;
@@ -205,6 +213,8 @@ function decodeUnchecked(bytes: Uint8Array, strict: boolean): DecodeResult {
     },
   };
 }
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));
 
 /** The 32-byte type fields Go writers produce for the common types (fast path of the decoder). */
 const KNOWN_TYPE_FIELDS: ReadonlyArray<readonly [string, Uint8Array]> = Object.values(MessageType).map(

@@ -9,14 +9,18 @@ import * as crypto from 'node:crypto';
 /** Length of the digest field. */
 export const DIGEST_LENGTH = 32;
 
-/** One-shot hashing (Node ≥ 20.12): about twice as fast as createHash for 1 KB frames. */
-type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Uint8Array;
+/**
+ * One-shot hashing (Node ≥ 20.12): about three times as fast as createHash for 1 KB frames.
+ * Asked for a latin1 string: its 'buffer' output encoding builds (and drops) an error object on
+ * every call in Node 20, which costs more than the hash.
+ */
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'latin1') => string;
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 /** SHA-256 of `payload`. */
 export function payloadDigest(payload: Uint8Array): Uint8Array {
   const b = oneShot
-    ? oneShot('sha256', payload, 'buffer')
+    ? Buffer.from(oneShot('sha256', payload, 'latin1'), 'latin1')
     : crypto.createHash('sha256').update(payload).digest();
   // A plain Uint8Array view (Buffer#slice would not copy).
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -62,6 +62,15 @@ export function uuidToWire(text: string): Uint8Array {
   return out;
 }
 
+/** Writes the 16 wire bytes of a UUID text into `target` at `offset`. Throws PROTO_BAD_UUID. */
+export function writeUuidWire(text: string, target: Uint8Array, offset: number): void {
+  const canonical = uuidToBytes(text);
+  for (let i = 0; i < 8; i++) {
+    target[offset + i] = canonical[8 + i] as number;
+    target[offset + 8 + i] = canonical[i] as number;
+  }
+}
+
 /** The UUID text of 16 wire bytes (halves swapped back). Any 16 bytes are a valid id. */
 export function uuidFromWire(wire: Uint8Array): string {
   const h = (i: number) => BYTE_HEX[wire[i] ?? 0] as string;

@@ -25,6 +25,7 @@ import {
 } from './instrumentation.js';
 import type { CaseSpec, VariantKind } from './matrix.js';
 import { type CaseResult, RUN_SCHEMA_VERSION } from './result.js';
+import { executeWithSlot } from './session-slot.js';
 
 /** Where a case runs. */
 export interface ContainerRef {
@@ -241,7 +242,7 @@ export class EcsCaseExecutor implements CaseExecutor {
       let serviceEnd: { startS?: number; endS?: number; status?: string } = {};
       for (let i = 1; i <= MAX_READBACKS; i++) {
         onStatus('reading back', i > 1 ? `#${i}` : undefined);
-        const rb = await this.#o.exec.exec(target, readbackScript(c.runId, spec.caseId), local.signal);
+        const rb = await this.#readback(target, readbackScript(c.runId, spec.caseId), local.signal);
         markers = parseMarkers(rb.stdout);
         readbackLines = rb.stdout
           .split('\n')
@@ -318,6 +319,20 @@ export class EcsCaseExecutor implements CaseExecutor {
       client?.close();
       await Promise.allSettled(background);
     }
+  }
+
+  /**
+   * One readback. The script always prints its `now` line first; a session that ends without it
+   * lost its output on the way (seen under heavy load), so it is read again, up to 3 times.
+   */
+  async #readback(target: ContainerRef, script: string, signal: AbortSignal): Promise<{ stdout: string }> {
+    let last = { stdout: '' };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      last = await this.#o.exec.exec(target, script, signal);
+      if (last.stdout.includes('ecsdiag:now=') || last.stdout.includes('ecsdiag:missing=')) return last;
+      await sleep(this.#o.deps.clock, 200 * attempt, signal);
+    }
+    return last;
   }
 
   /** Calls `fn` every `periodMs` until aborted. */
@@ -436,31 +451,6 @@ function shiftOrigin(o: TimeOrigin, serviceStartS: number | undefined): TimeOrig
 function relEnd(t: { startS?: number; endS?: number }): number | undefined {
   if (t.endS === undefined) return undefined;
   return t.endS - (t.startS ?? 0);
-}
-
-/** The service refused a session because the container runs SessionWorkersLimit sessions already. */
-export function isSessionLimitError(err: unknown): boolean {
-  return /maximum session limit/i.test(String((err as Error)?.message ?? ''));
-}
-
-/**
- * Calls ExecuteCommand, waiting and retrying while the container's session limit is reached (a
- * session that just ended may still count for a moment): 100 ms doubling to 2 s, ≤ 30 s in all.
- */
-export async function executeWithSlot<T>(
-  call: () => Promise<T>,
-  deps: Deps,
-  signal?: AbortSignal,
-): Promise<T> {
-  const deadline = deps.clock.now() + 30_000;
-  for (let delay = 100; ; delay = Math.min(2000, delay * 2)) {
-    try {
-      return await call();
-    } catch (err) {
-      if (!isSessionLimitError(err) || deps.clock.now() + delay > deadline) throw err;
-    }
-    await sleep(deps.clock, delay, signal);
-  }
 }
 
 function round2(n: number): number {

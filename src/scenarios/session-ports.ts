@@ -6,14 +6,9 @@ import type { AwsClients } from '../aws/clients.js';
 import type { Deps } from '../deps.js';
 import { DiagError } from '../errors.js';
 import { describeSessionEnd, openSession, type Transport } from '../session/index.js';
-import {
-  type AttachedClient,
-  type AttachPort,
-  type ContainerRef,
-  type ExecPort,
-  executeWithSlot,
-} from './case-executor.js';
+import type { AttachedClient, AttachPort, ContainerRef, ExecPort } from './case-executor.js';
 import { shQuote } from './instrumentation.js';
+import { executeWithSlot } from './session-slot.js';
 
 /** Attaches our client to a session; its output is drained and dropped. */
 export function sessionAttachPort(transport: Transport, deps: Deps): AttachPort {

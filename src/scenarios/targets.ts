@@ -225,6 +225,20 @@ async function aws<T>(call: () => Promise<T>): Promise<T> {
     if (name === 'AccessDeniedException' || name === 'AccessDenied') {
       throw new DiagError('AWS_ACCESS_DENIED', `access denied: ${message}`, { cause: err });
     }
+    if (
+      name === 'CredentialsProviderError' ||
+      name === 'ExpiredTokenException' ||
+      name === 'UnrecognizedClientException'
+    ) {
+      throw new DiagError('AWS_CREDENTIALS', `no usable AWS credentials: ${message}`, {
+        cause: err,
+        hint: 'set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --target local',
+      });
+    }
+    const code = (err as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
+      throw new DiagError('AWS_NETWORK', `cannot reach the ECS endpoint: ${message}`, { cause: err });
+    }
     if (name === 'InvalidParameterException') {
       throw new DiagError('AWS_INVALID_PARAMETER', message, { source: 'user', cause: err });
     }

@@ -32,7 +32,7 @@ import type {
 } from '../../src/scenarios/doctor/types.js';
 import { RecordingSink } from '../helpers/manual-clock.js';
 
-/** A session that prints what `echo` would and exits 0; any other command runs until cancelled. */
+/** A session that prints what `echo` would and exits 0; `sleep` runs until cancelled; others exit 0 silently. */
 class EchoSession implements AgentSessionHandle {
   readonly pid = 4242;
   readonly ended: Promise<AgentSessionEnd>;
@@ -48,7 +48,12 @@ class EchoSession implements AgentSessionHandle {
   onOutput(cb: (chunk: Uint8Array) => void): void {
     setImmediate(() => {
       const m = /^echo (.*)$/.exec(this.command);
-      if (!m) return;
+      if (!m) {
+        // `sleep …` runs until cancelled (it holds a session slot); anything else prints nothing.
+        if (!this.command.startsWith('sleep '))
+          this.#resolve({ kind: 'exited', exitStatus: 0, signal: null });
+        return;
+      }
       cb(new TextEncoder().encode(`${m[1]}\r\n`));
       this.#resolve({ kind: 'exited', exitStatus: 0, signal: null });
     });

@@ -51,11 +51,13 @@ export function statusScript(jobsDir: string, jobId: string): string {
   return [
     `D=${shQuote(`${jobsDir}/${jobId}`)}`,
     'if [ ! -d "$D" ]; then echo NOJOB; exit 0; fi',
+    // Liveness first, then the exit file: the runner writes `exit` before it ends, so a runner
+    // seen dead here has its exit file (if any) already in place. The other order races.
+    'p=$(cat "$D/pid" 2>/dev/null)',
+    `if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q ${RUNNER_NAME} "/proc/$p/cmdline" 2>/dev/null; then echo "ALIVE $p"; fi`,
     'echo "START $(cat "$D/start" 2>/dev/null)"',
     '[ -f "$D/exit" ] && echo "EXIT $(cat "$D/exit")"',
     '[ -f "$D/killed" ] && echo "KILLED $(cat "$D/killed")"',
-    'p=$(cat "$D/pid" 2>/dev/null)',
-    `if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q ${RUNNER_NAME} "/proc/$p/cmdline" 2>/dev/null; then echo "ALIVE $p"; fi`,
     'echo "SIZES $(wc -c < "$D/stdout" 2>/dev/null || echo 0) $(wc -c < "$D/stderr" 2>/dev/null || echo 0)"',
     'echo "NOW $(date +%s)"',
   ].join('\n');
@@ -81,11 +83,11 @@ export function listScript(jobsDir: string): string {
     'for D in "$J"/j*; do',
     '  [ -d "$D" ] || continue',
     '  echo "JOB ${D##*/}"',
+    '  p=$(cat "$D/pid" 2>/dev/null)',
+    `  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q ${RUNNER_NAME} "/proc/$p/cmdline" 2>/dev/null; then echo "ALIVE $p"; fi`,
     '  echo "START $(cat "$D/start" 2>/dev/null)"',
     '  [ -f "$D/exit" ] && echo "EXIT $(cat "$D/exit")"',
     '  [ -f "$D/killed" ] && echo "KILLED $(cat "$D/killed")"',
-    '  p=$(cat "$D/pid" 2>/dev/null)',
-    `  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q ${RUNNER_NAME} "/proc/$p/cmdline" 2>/dev/null; then echo "ALIVE $p"; fi`,
     '  echo "COMMAND $(head -c 200 "$D/command" | tr "\\n" " ")"',
     'done',
     'echo "NOW $(date +%s)"',

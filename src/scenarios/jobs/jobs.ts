@@ -79,9 +79,16 @@ export async function jobStatus(
   }
 }
 
+/**
+ * Errors that, for a job that was started (so exec worked then), mean the task or its agent is gone:
+ * a stopped task answers "execute command was not enabled … or the agent isn't running".
+ */
 function isTaskGone(code: string): boolean {
   return (
-    code === 'AWS_TASK_NOT_FOUND' || code === 'AWS_TARGET_NOT_CONNECTED' || code === 'AWS_CLUSTER_NOT_FOUND'
+    code === 'AWS_TASK_NOT_FOUND' ||
+    code === 'AWS_TARGET_NOT_CONNECTED' ||
+    code === 'AWS_CLUSTER_NOT_FOUND' ||
+    code === 'AWS_EXEC_NOT_ENABLED'
   );
 }
 

@@ -550,3 +550,24 @@ describe('one finding per test', () => {
     ).toBe('green');
   });
 });
+
+describe('exec.ssm-agent', () => {
+  it('reports the in-container agent version and SessionWorkersLimit after a green attempt', async () => {
+    const c = (await checksOf(healthyWorld())).find((x) => x.id === 'exec.ssm-agent');
+    expect(c?.status).toBe('green');
+    expect(c?.evidence).toMatchObject({ agentVersion: '3.3.1802.0', sessionWorkersLimit: 3 });
+  });
+
+  it('is unknown when the agent log cannot be read, and absent when the attempt failed', async () => {
+    const w = healthyWorld();
+    expect(
+      await statusOf(w, 'exec.ssm-agent', {
+        execProbe: fakeProbe({ agentProbeStdout: 'ecsdiag:config=\r\n' }),
+      }),
+    ).toBe('unknown');
+    const failed = await checksOf(w, {
+      execProbe: fakeProbe({ fail: awsError('TargetNotConnectedException') }),
+    });
+    expect(failed.some((c) => c.id === 'exec.ssm-agent')).toBe(false);
+  });
+});

@@ -246,9 +246,17 @@ export function fakeApis(w: FakeWorld): DoctorApis {
 }
 
 /** A probe that echoes (or fails with `fail`). */
-export function fakeProbe(opts: { fail?: Error; stdout?: string; endReason?: string } = {}): ExecProbe {
+export function fakeProbe(
+  opts: { fail?: Error; stdout?: string; endReason?: string; agentProbeStdout?: string } = {},
+): ExecProbe {
   return async (_t, command) => {
     if (opts.fail) throw opts.fail;
+    if (command.startsWith('sh -c ')) {
+      const stdout =
+        opts.agentProbeStdout ??
+        'ecsdiag:config={"Mgs":{"SessionWorkersLimit":3}}\r\necsdiag:version=3.3.1802.0\r\n';
+      return { stdout, exitCode: 0, endReason: 'completed', firstByteMs: 5 };
+    }
     return {
       stdout: opts.stdout ?? `${command.replace(/^echo /, '')}\r\n`,
       exitCode: 0,
