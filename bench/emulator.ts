@@ -190,7 +190,14 @@ export async function run(): Promise<void> {
     );
 
     // 4. Figures.
-    const kills = killErrors(emu, emu.profile, grid, started, history);
+    const kills = killErrors(
+      emu,
+      emu.profile,
+      grid,
+      started,
+      history,
+      [...sweeps].sort((a, b) => a - b),
+    );
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     const callBase = percentile(
       base.filter((s) => !s.session).map((s) => s.callMs),
@@ -204,9 +211,9 @@ export async function run(): Promise<void> {
     const bytes = started.flatMap((s) => (s.firstByteMs !== undefined ? [s.firstByteMs] : []));
     const serviceClosed = ends.filter((e) => e?.kind === 'closed-by-service').length;
     const cpuPct = ((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 100;
-    const inWindow = kills.ages.every(
-      (a) => a >= emu.profile.idleTimeoutS && a < emu.profile.idleTimeoutS + grid.intervalS,
-    );
+    const outside = kills.ages.filter(
+      (a) => a < emu.profile.idleTimeoutS || a >= emu.profile.idleTimeoutS + grid.intervalS,
+    ).length;
     const lines = [
       `emulator: time scale ${TIME_SCALE}, profile ${emu.profile.name} (idle ${emu.profile.idleTimeoutS} s, sweep every ${grid.intervalS} s, phase ${grid.phaseS.toFixed(2)} s); ${tasks.length} tasks; host ${availableParallelism()} CPUs`,
       `sessions: ${started.length}/${TASKS * PER_TASK} started concurrently (${started.length - bytes.length} detached \`${DETACHED_COMMAND}\`, ${bytes.length} attached)${failedStarts.length ? `; ${failedStarts.length} FAILED: ${failedStarts[0]}` : ''}`,
@@ -221,11 +228,12 @@ export async function run(): Promise<void> {
       ]
         .sort((a, b) => a - b)
         .map((t) => (sweepLateMs(t, grid) / 1000).toFixed(1))
-        .join(', ')}`,
+        .join(', ')} (× ${TIME_SCALE * 1000} = real ms)`,
+      `kill time − the first sweep that actually ran at or after start + idle (the model's rule, whatever the timers did): max |error| ${Math.max(0, ...kills.ruleErrors.map(Math.abs)).toFixed(2)} s (n=${kills.ruleErrors.length})`,
       `kills recorded: ${kills.ages.length}/${started.length} (DescribeSessions History, EndDate)${kills.missing.length ? `; MISSING: ${kills.missing.slice(0, 3).join(', ')}` : ''}`,
-      `kill time − model deadline (EndDate, logical s): max |error| ${kills.maxAbs.toFixed(2)} s  p99 |error| ${percentile(kills.abs, 99).toFixed(2)} s  mean ${mean(kills.errors).toFixed(2)} s`,
+      `kill time − model deadline (EndDate, logical s): max |error| ${kills.maxAbs.toFixed(2)} s  p99 |error| ${percentile(kills.abs, 99).toFixed(2)} s  mean ${mean(kills.errors).toFixed(2)} s (resolution 0.1 s: 1 real ms)`,
       `kill time − model deadline (agent log "${MSG.REQUESTED_CANCEL.slice(0, 24)}…", whole seconds): n=${kills.logErrors.length}, max |error| ${Math.max(0, ...kills.logErrors.map(Math.abs)).toFixed(2)} s`,
-      `kill age (EndDate − StartDate): min ${Math.min(...kills.ages).toFixed(1)} s  max ${Math.max(...kills.ages).toFixed(1)} s; every kill inside ${emu.profile.idleTimeoutS}–${emu.profile.idleTimeoutS + grid.intervalS} s: ${inWindow && kills.missing.length === 0 ? 'yes' : 'NO'}`,
+      `kill age (EndDate − StartDate): min ${Math.min(...kills.ages).toFixed(1)} s  max ${Math.max(...kills.ages).toFixed(1)} s; every kill inside ${emu.profile.idleTimeoutS}–${emu.profile.idleTimeoutS + grid.intervalS} s: ${outside === 0 && kills.missing.length === 0 ? 'yes' : `NO (${outside} outside, ${kills.missing.length} missing)`}`,
       `attached clients told by the service (channel_closed): ${serviceClosed}/${ends.length}`,
       '',
     ];
@@ -312,6 +320,8 @@ interface KillErrors {
   readonly maxAbs: number;
   /** Kill − deadline from the agent log's cancel line (whole seconds). */
   readonly logErrors: number[];
+  /** Kill − the first sweep that ran at or after the session was due (the rule, timers aside). */
+  readonly ruleErrors: number[];
   /** EndDate − StartDate, logical s. */
   readonly ages: number[];
   readonly missing: string[];
@@ -323,9 +333,11 @@ function killErrors(
   grid: SweepGrid,
   started: readonly Started[],
   history: ReadonlyMap<string, SessionInfo>,
+  sweepRuns: readonly number[],
 ): KillErrors {
   const errors: number[] = [];
   const logErrors: number[] = [];
+  const ruleErrors: number[] = [];
   const ages: number[] = [];
   const missing: string[] = [];
   const logs = new Map<string, string>();
@@ -340,6 +352,8 @@ function killErrors(
     // Nobody sends input on these sessions: the idle clock runs from the start.
     const deadline = sweepDeadlineMs(start, profile.idleTimeoutS, grid);
     errors.push((end - deadline) / 1000);
+    const ran = sweepRuns.find((t) => t >= start + profile.idleTimeoutS * 1000);
+    if (ran !== undefined) ruleErrors.push((end - ran) / 1000);
     ages.push((end - start) / 1000);
     const root = emu.task(s.target.task)?.rootDir;
     if (!root) continue;
@@ -351,7 +365,7 @@ function killErrors(
     if (Number.isFinite(at)) logErrors.push((at - deadline) / 1000);
   }
   const abs = errors.map(Math.abs);
-  return { errors, abs, maxAbs: Math.max(0, ...abs), logErrors, ages, missing };
+  return { errors, abs, maxAbs: Math.max(0, ...abs), logErrors, ruleErrors, ages, missing };
 }
 
 function readText(path: string): string {

@@ -20,6 +20,8 @@
  * `/proc/uptime` (busybox; 10 ms resolution). On the emulator real seconds are converted to
  * logical ones by dividing by the time scale, so 10 ms at scale 0.01 is one logical second.
  */
+
+import { shlexQuote } from '../session/shlex.js';
 import type { VariantKind } from './matrix.js';
 
 /** Root of every run's markers inside a container. */
@@ -49,10 +51,8 @@ export function caseDir(runId: string, caseId: string): string {
   return `${MARKER_ROOT}/${runId}/${caseId}`;
 }
 
-/** Quotes a string for a POSIX shell (and for ECS Exec's shell-style split): one single-quoted word. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'"'"'`)}'`;
-}
+/** POSIX single-quoting (one shared implementation). */
+export const shQuote = shlexQuote;
 
 /** A number of real seconds as `sleep` accepts it (no exponent, at most 3 decimals, ≥ 0.001). */
 export function realSeconds(logicalS: number, timeScale: number): string {

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { DiagError } from '../errors.js';
 import { describeSessionEnd, openSession, type Transport } from '../session/index.js';
 import type { AttachedClient, AttachPort, ContainerRef, ExecPort } from './case-executor.js';
-import { shQuote } from './instrumentation.js';
+import { remoteExec } from './remote-exec.js';
 import { executeWithSlot } from './session-slot.js';
 
 /** Attaches our client to a session; its output is drained and dropped. */
@@ -31,8 +31,8 @@ export function sessionAttachPort(transport: Transport, deps: Deps): AttachPort 
 }
 
 /**
- * Runs a script in a container over ECS Exec and returns its output once the session ends.
- * The script runs as `sh -c '<script>'`; output lines are returned with CR removed.
+ * Runs a script in a container over ECS Exec ({@link remoteExec}: the real exit status, exact
+ * output), waiting for a free session slot first.
  */
 export function sessionExecPort(
   clients: AwsClients,
@@ -42,43 +42,20 @@ export function sessionExecPort(
 ): ExecPort {
   return {
     async exec(target: ContainerRef, script: string, signal?: AbortSignal) {
-      const out = await executeWithSlot(
-        () =>
-          clients.ecs.executeCommand({
-            cluster: target.cluster,
-            task: target.task,
-            container: target.container,
-            interactive: true,
-            command: `sh -c ${shQuote(script)}`,
-          }),
+      const ecs = {
+        executeCommand: (i: Parameters<AwsClients['ecs']['executeCommand']>[0]) =>
+          executeWithSlot(() => clients.ecs.executeCommand(i), deps, signal),
+      };
+      const res = await remoteExec({ ecs, ssm: clients.ssm }, target, script, {
         deps,
-        signal,
-      );
-      const sess = out.session;
-      if (!sess?.sessionId || !sess.streamUrl || !sess.tokenValue) {
-        throw new DiagError('SCN_CASE_FAILED', 'ExecuteCommand returned no session to read back with');
+        transport,
+        timeoutMs,
+        ...(signal ? { signal } : {}),
+      });
+      if (res.exitCode === null && (res.endReason.kind === 'aborted' || res.endReason.kind === 'failed')) {
+        throw new DiagError('SCN_CASE_FAILED', `readback session: ${describeSessionEnd(res.endReason)}`);
       }
-      const local = new AbortController();
-      const timer = deps.clock.setTimeout(() => local.abort(new Error('readback timed out')), timeoutMs);
-      const onAbort = () => local.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const s = openSession(
-        { sessionId: sess.sessionId, streamUrl: sess.streamUrl, tokenValue: sess.tokenValue },
-        { transport, deps, signal: local.signal },
-      );
-      const chunks: Uint8Array[] = [];
-      try {
-        for await (const c of s.output) chunks.push(c);
-        const end = await s.ended;
-        if (end.kind === 'aborted' || end.kind === 'failed') {
-          throw new DiagError('SCN_CASE_FAILED', `readback session: ${describeSessionEnd(end)}`);
-        }
-      } finally {
-        deps.clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      }
-      const stdout = Buffer.concat(chunks).toString('utf8').replace(/\r/g, '');
-      return { stdout, exitCode: null };
+      return { stdout: Buffer.from(res.stdout).toString('utf8'), exitCode: res.exitCode };
     },
   };
 }

@@ -245,3 +245,33 @@ async function aws<T>(call: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
+
+/**
+ * The one task a single-container command (exec, collect-logs, job) works on: the one named, or
+ * the cluster's only running task. Several running tasks and none named is bad input.
+ */
+export async function resolveOneTask(
+  ecs: EcsApi,
+  sel: {
+    readonly cluster: string;
+    readonly task?: string | undefined;
+    readonly container?: string | undefined;
+  },
+): Promise<ResolvedTask> {
+  const tasks = await resolveTasks(ecs, {
+    cluster: sel.cluster,
+    tasks: sel.task ? [sel.task] : [],
+    ...(sel.container ? { container: sel.container } : {}),
+  });
+  const [first] = tasks;
+  if (!first || tasks.length > 1) {
+    throw new DiagError(
+      'CLI_BAD_ARGUMENT',
+      `cluster ${sel.cluster} has ${tasks.length} running tasks: name one with --task`,
+      {
+        hint: `list them with: aws ecs list-tasks --cluster ${sel.cluster}`,
+      },
+    );
+  }
+  return first;
+}

@@ -3,7 +3,10 @@
  * real at scale 0.005): a detached job outlives idle-timeout kills of the sessions around it and `waitJob`
  * returns its own exit status; a stopped task makes the job `gone`.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, makeAwsClients } from '../../src/aws/clients.js';
 import { systemDeps } from '../../src/deps.js';
@@ -115,5 +118,33 @@ describe('jobs on the emulator', () => {
     await clients.ecs.stopTask({ cluster: 'default', task: other });
     const res = await waitJob(octx, jobId, { pollMs: 300, timeoutMs: 20_000 });
     expect(res).toMatchObject({ kind: 'ended', state: { kind: 'gone', reason: 'task-stopped' } });
+  }, 120_000);
+});
+
+describe('exec --detach and job through the built CLI', () => {
+  const bin = resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout } = await promisify(execFile)('node', [bin, '--endpoint-url', emu.endpoint, ...args], {
+        timeout: 60_000,
+      });
+      return { code: 0, stdout };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string };
+      return { code: e.code ?? -1, stdout: e.stdout ?? '' };
+    }
+  };
+
+  it('starts a job that returns at once; job wait exits with its own status; logs print its output', async () => {
+    const started = await cli('exec', '--detach', '--', 'sleep 2; echo migrated; exit 3');
+    expect(started.code).toBe(0);
+    const handle = started.stdout.trim();
+    expect(handle).toMatch(/^ecsjob:\/\/default\/[0-9a-f]{32}\/app\/j[0-9a-z-]+$/);
+    const waited = await cli('job', 'wait', '--poll', '0.5', handle);
+    expect(waited.code).toBe(3);
+    const logs = await cli('job', 'logs', handle);
+    expect(logs.stdout).toBe('migrated\n');
+    const bad = await cli('job', 'status', 'ecsjob://nope');
+    expect(bad.code).toBe(2);
   }, 120_000);
 });

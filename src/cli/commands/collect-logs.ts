@@ -8,7 +8,7 @@ import { EXIT } from '../../exit-codes.js';
 import { collectLogs } from '../../scenarios/collect/collect.js';
 import { createCollectionDir } from '../../scenarios/collect/collection-dir.js';
 import { execRemoteShell } from '../../scenarios/collect/remote-shell.js';
-import { resolveTasks } from '../../scenarios/targets.js';
+import { resolveOneTask } from '../../scenarios/targets.js';
 import { defineCommand } from '../command.js';
 import { optionalString, parseTaskTarget, positiveNumber, withTaskTarget } from '../options.js';
 import { connectTarget } from '../target.js';
@@ -77,15 +77,7 @@ export const collectLogsCommand = defineCommand<Record<string, unknown>>({
     const opts = parseOptions(argv, ctx.deps.clock.now());
     const conn = await connectTarget(ctx.global, { deps: ctx.deps });
     ctx.onCleanup(() => conn.close());
-    const [task] = await resolveTasks(conn.clients.ecs, {
-      cluster: target.cluster,
-      tasks: target.task ? [target.task] : [],
-      ...(target.container ? { container: target.container } : {}),
-    });
-    if (!task)
-      throw new DiagError('AWS_TASK_NOT_FOUND', `no task to collect from in ${target.cluster}`, {
-        source: 'user',
-      });
+    const task = await resolveOneTask(conn.clients.ecs, target);
     const { dir, manifest } = await collectLogs({
       clients: conn.clients,
       targetKind: conn.kind,

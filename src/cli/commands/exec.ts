@@ -1,5 +1,5 @@
 /**
- * `ecs-diag exec --cluster C --task T [--container N] -- command…`
+ * `ecs-diag exec [--cluster C] [--task T] [--container N] [--detach] -- command…`
  *
  * Runs a command in a container through ECS Exec, with what the AWS CLI cannot give: the exact
  * output on stdout (no banners, no CR added by the pty) and the command's own exit status as
@@ -13,23 +13,36 @@
  * 130 on Ctrl-C; 2 bad input; 3 AWS/environment (ExecuteCommand refused, KMS-encrypted session).
  */
 import { Writable } from 'node:stream';
+import type { EcsApi } from '../../aws/clients.js';
 import { wsTransport } from '../../aws/ws-transport.js';
 import { DiagError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { DEFAULT_JOBS_DIR } from '../../scenarios/jobs/jobs.js';
 import { type ExecTarget, openExecSession, remoteExec } from '../../scenarios/remote-exec.js';
+import { resolveOneTask } from '../../scenarios/targets.js';
 import { describeSessionEnd, type RunResult, type SessionEnd, shlexJoin } from '../../session/index.js';
 import { type CliContext, defineCommand } from '../command.js';
 import type { TextOut } from '../io.js';
-import { optionalString, positiveNumber, requireString } from '../options.js';
+import {
+  optionalString,
+  parseTaskTarget,
+  positiveNumber,
+  type TaskTargetOptions,
+  withTaskTarget,
+} from '../options.js';
 import { connectTarget } from '../target.js';
+import { runDetached } from './job.js';
 
 /** Validated options of `ecs-diag exec`. */
 export interface ExecCommandOptions {
-  readonly target: ExecTarget;
+  /** `task` is undefined when not given: the cluster's only running task is used. */
+  readonly where: TaskTargetOptions;
   /** The command string handed to the wrapper (or to ExecuteCommand with --interactive). */
   readonly command: string;
   readonly interactive: boolean;
   readonly timeoutMs: number | undefined;
+  /** `--detach`: start as a job that outlives the session, in this jobs directory. */
+  readonly detach: { readonly jobsDir: string } | undefined;
 }
 
 /** Validates argv (the command words come after `--`). */
@@ -41,17 +54,17 @@ export function parseExecOptions(argv: Record<string, unknown>): ExecCommandOpti
       'name the command to run after --, e.g. ecs-diag exec --task T -- ls -l',
     );
   }
-  const container = optionalString(argv['container']);
   const timeout = argv['timeout'];
+  const detach = argv['detach'] === true;
+  if (detach && argv['interactive'] === true) {
+    throw new DiagError('CLI_BAD_ARGUMENT', '--detach and --interactive exclude each other');
+  }
   return {
-    target: {
-      cluster: requireString(argv['cluster'], '--cluster'),
-      task: requireString(argv['task'], '--task'),
-      ...(container ? { container } : {}),
-    },
+    where: parseTaskTarget(argv),
     command: words.length === 1 ? (words[0] as string) : shlexJoin(words),
     interactive: argv['interactive'] === true,
     timeoutMs: timeout === undefined ? undefined : positiveNumber(timeout, '--timeout') * 1000,
+    detach: detach ? { jobsDir: optionalString(argv['jobs-dir']) ?? DEFAULT_JOBS_DIR } : undefined,
   };
 }
 
@@ -74,12 +87,19 @@ export const execCommand = defineCommand<Record<string, unknown>>({
   command: 'exec [command..]',
   describe: 'Run a command in a container via ECS Exec: exact stdout and the real exit code',
   builder: (y) =>
-    y
+    withTaskTarget(y)
       .parserConfiguration({ 'populate--': true })
       .positional('command', { type: 'string', array: true, describe: 'the command (after --)' })
-      .option('cluster', { type: 'string', describe: 'cluster name or ARN', demandOption: true })
-      .option('task', { type: 'string', describe: 'task id or ARN', demandOption: true })
-      .option('container', { type: 'string', describe: 'container name (needed when the task has several)' })
+      .option('detach', {
+        alias: 'd',
+        type: 'boolean',
+        default: false,
+        describe: 'start it as a job that outlives the session; prints its handle (see `ecs-diag job`)',
+      })
+      .option('jobs-dir', {
+        type: 'string',
+        describe: `--detach: job directory root in the container (default ${DEFAULT_JOBS_DIR})`,
+      })
       .option('interactive', {
         alias: 'i',
         type: 'boolean',
@@ -93,16 +113,22 @@ export const execCommand = defineCommand<Record<string, unknown>>({
         'the real exit code',
       )
       .example('$0 exec --cluster demo --task 0f3d2c1b --container app -i -- /bin/sh', 'an interactive shell')
-      .example('$0 exec --target aws --region eu-west-1 --cluster prod --task abc -- uptime', 'on real AWS'),
+      .example('$0 exec --target aws --region eu-west-1 --cluster prod --task abc -- uptime', 'on real AWS')
+      .example(
+        '$0 exec --detach --cluster prod --task abc -- ./migrate.sh',
+        'a long job; prints ecsjob://… for `job wait`',
+      ),
   run: async (argv, ctx) => {
     const options = parseExecOptions(argv);
+    if (options.detach) return runDetached(ctx, options.where, options.command, options.detach.jobsDir);
     const target = await connectTarget(ctx.global, { deps: ctx.deps });
     ctx.onCleanup(() => target.close());
     const clients = { ecs: target.clients.ecs, ssm: target.clients.ssm };
-    if (options.interactive) return runInteractive(clients, options, ctx);
+    const execTarget = await resolveExecTarget(target.clients.ecs, options.where);
+    if (options.interactive) return runInteractive(clients, execTarget, options, ctx);
 
     const out = byteWriter(ctx.io.stdout);
-    const result = await remoteExec(clients, options.target, options.command, {
+    const result = await remoteExec(clients, execTarget, options.command, {
       deps: ctx.deps,
       signal: ctx.signal,
       transport: wsTransport(),
@@ -127,6 +153,19 @@ export const execCommand = defineCommand<Record<string, unknown>>({
     return execExitCode(result, timedOut, interrupted);
   },
 });
+
+/** The task named, or the cluster's only running exec-enabled task when none is. */
+async function resolveExecTarget(ecs: EcsApi, where: TaskTargetOptions): Promise<ExecTarget> {
+  if (where.task) {
+    return {
+      cluster: where.cluster,
+      task: where.task,
+      ...(where.container ? { container: where.container } : {}),
+    };
+  }
+  const task = await resolveOneTask(ecs, where);
+  return { cluster: task.cluster, task: task.task, container: task.container };
+}
 
 /** A session that failed before the command ran (KMS handshake, connect) is an error, not a result. */
 function failIfNeverStarted(result: RunResult): void {
@@ -175,10 +214,11 @@ function byteWriter(out: TextOut): (chunk: Uint8Array) => void {
 
 async function runInteractive(
   clients: Parameters<typeof openExecSession>[0],
+  execTarget: ExecTarget,
   options: ExecCommandOptions,
   ctx: CliContext,
 ): Promise<number> {
-  const { session } = await openExecSession(clients, options.target, options.command, {
+  const { session } = await openExecSession(clients, execTarget, options.command, {
     deps: ctx.deps,
     signal: ctx.signal,
     transport: wsTransport(),

@@ -17,7 +17,7 @@ import {
   startJob,
   waitJob,
 } from '../../scenarios/jobs/jobs.js';
-import { resolveTasks } from '../../scenarios/targets.js';
+import { resolveOneTask } from '../../scenarios/targets.js';
 import type { CliContext } from '../command.js';
 import { defineCommand } from '../command.js';
 import { optionalString, parseTaskTarget, positiveNumber, withTaskTarget } from '../options.js';
@@ -34,12 +34,7 @@ async function jobContext(
 ): Promise<{ job: JobContext; ref: { cluster: string; task: string; container: string } }> {
   const conn = await connectTarget(ctx.global, { deps: ctx.deps });
   ctx.onCleanup(() => conn.close());
-  const [task] = await resolveTasks(conn.clients.ecs, {
-    cluster: where.cluster,
-    tasks: where.task ? [where.task] : [],
-    ...(where.container ? { container: where.container } : {}),
-  });
-  if (!task) throw new DiagError('AWS_TASK_NOT_FOUND', `no task in ${where.cluster}`, { source: 'user' });
+  const task = await resolveOneTask(conn.clients.ecs, where);
   const ref = {
     cluster: task.cluster,
     task: task.task.split('/').pop() ?? task.task,
