@@ -15,77 +15,15 @@
  * @see aws/amazon-ssm-agent agent/session/shell/shell_unix.go StartCommandExecutor (shlex.Split)
  */
 import { DiagError } from '../errors.js';
+import { goShlexSplit } from './go-shlex.js';
 
-const SPACE = new Set([' ', '\t', '\r', '\n']);
-
-type State = 'start' | 'word' | 'escape' | 'escape-in-dq' | 'dq' | 'sq' | 'comment';
-
-/** Splits like google/shlex.Split. Throws CLI_BAD_ARGUMENT where shlex returns an error. */
+/**
+ * Splits like google/shlex.Split (the one implementation: {@link goShlexSplit}, which the emulator's
+ * agent uses too). Throws CLI_BAD_ARGUMENT where shlex returns an error.
+ */
 export function shlexSplit(input: string): string[] {
-  const words: string[] = [];
-  let state: State = 'start';
-  let word = '';
-  const flush = () => {
-    words.push(word);
-    word = '';
-  };
-  for (const ch of input) {
-    switch (state) {
-      case 'start':
-        if (SPACE.has(ch)) break;
-        if (ch === '#') state = 'comment';
-        else if (ch === '"') state = 'dq';
-        else if (ch === "'") state = 'sq';
-        else if (ch === '\\') state = 'escape';
-        else {
-          word += ch;
-          state = 'word';
-        }
-        break;
-      case 'word':
-        if (SPACE.has(ch)) {
-          flush();
-          state = 'start';
-        } else if (ch === '"') state = 'dq';
-        else if (ch === "'") state = 'sq';
-        else if (ch === '\\') state = 'escape';
-        else word += ch;
-        break;
-      case 'escape':
-        word += ch;
-        state = 'word';
-        break;
-      case 'escape-in-dq':
-        word += ch;
-        state = 'dq';
-        break;
-      case 'dq':
-        if (ch === '"') state = 'word';
-        else if (ch === '\\') state = 'escape-in-dq';
-        else word += ch;
-        break;
-      case 'sq':
-        if (ch === "'") state = 'word';
-        else word += ch;
-        break;
-      case 'comment':
-        if (ch === '\n') state = 'start';
-        break;
-    }
-  }
-  switch (state) {
-    case 'word':
-      flush();
-      break;
-    case 'escape':
-    case 'escape-in-dq':
-      throw new DiagError('CLI_BAD_ARGUMENT', 'command ends with an escape character');
-    case 'dq':
-    case 'sq':
-      throw new DiagError('CLI_BAD_ARGUMENT', 'command has an unclosed quote');
-    default:
-      break;
-  }
+  const { words, error } = goShlexSplit(input);
+  if (error !== undefined) throw new DiagError('CLI_BAD_ARGUMENT', `the command cannot be split: ${error}`);
   return words;
 }
 

@@ -1,6 +1,6 @@
 /** Go shlex.Split as the agent uses it (google/shlex master semantics). */
 import { describe, expect, it } from 'vitest';
-import { shlexSplit } from '../../src/emulator/agent/shlex.js';
+import { goShlexSplit as shlexSplit } from '../../src/session/go-shlex.js';
 
 describe('shlexSplit', () => {
   it.each([

@@ -138,7 +138,9 @@ describe('task sandbox', () => {
 
   it('fails the start with EMULATOR_START_FAILED when the task command cannot run', async () => {
     const bad = { ...spec('taskBad'), command: ['/no/such/init'] };
-    await expect(startSandbox(bad, { tools, stateDir })).rejects.toMatchObject({ code: 'EMULATOR_START_FAILED' });
+    await expect(startSandbox(bad, { tools, stateDir })).rejects.toMatchObject({
+      code: 'EMULATOR_START_FAILED',
+    });
   });
 
   it('refuses with EMULATOR_NAMESPACES_UNAVAILABLE where namespaces cannot be made', () => {

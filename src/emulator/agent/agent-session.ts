@@ -35,6 +35,7 @@ import {
   settingUpDatachannel,
   workerStarted,
 } from '../../logs/agent-log-format.js';
+import { goShlexSplit as shlexSplit } from '../../session/go-shlex.js';
 import type {
   AgentSessionEnd,
   AgentSessionHandle,
@@ -49,7 +50,6 @@ import { type AgentLog, SITES } from './agent-log.js';
 import { goExitErrorText, goStartErrorText, signalName } from './go-texts.js';
 import { OutputPump } from './output-pump.js';
 import { PtyProcess, PtyStartError } from './pty-process.js';
-import { shlexSplit } from './shlex.js';
 import { generateTranscript, prepareOrchestration } from './transcript.js';
 
 /** What a session needs from its task and the emulator. */

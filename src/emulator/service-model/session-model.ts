@@ -193,16 +193,30 @@ export class SessionModel implements GatewayEvents {
     const k = Math.max(this.#tick + 1, Math.floor((now - this.#origin - this.#phaseMs) / intervalMs) + 1);
     const at = this.#origin + this.#phaseMs + k * intervalMs;
     this.#tick = k;
-    this.#timer = this.#o.clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.sweep();
-      this.#schedule();
-    }, at - now);
+    this.#arm(at);
   }
 
-  /** One service sweep (public for tests that drive it directly). */
-  sweep(): void {
-    const now = this.#o.clock.now();
+  /**
+   * Arms the timer for the tick at `at`. A timer that fires early (scaled timers round) is re-armed
+   * for the rest; a late one sweeps as of its tick, so kill decisions and EndDates follow the
+   * model's grid, not the host's load.
+   */
+  #arm(at: number): void {
+    this.#timer = this.#o.clock.setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#closed) return;
+      // More than a logical millisecond early (float rounding alone is less): wait for the rest.
+      if (at - this.#o.clock.now() > 1) {
+        this.#arm(at);
+        return;
+      }
+      this.sweep(at);
+      this.#schedule();
+    }, at - this.#o.clock.now());
+  }
+
+  /** One service sweep as of `now` (its tick time; public for tests that drive it directly). */
+  sweep(now: number = this.#o.clock.now()): void {
     const { profile } = this.#o;
     const prefs = profile.applySessionPreferences ? this.#o.preferences() : {};
     const idleMs =
@@ -239,14 +253,14 @@ export class SessionModel implements GatewayEvents {
         message: `session ${r.sessionId} expired (${reason}) after ${((now - r.lastActivityAt) / 1000).toFixed(1)} s idle`,
         data: { sessionId: r.sessionId, reason, idleS: idleFor / 1000, ageS: (now - r.startDate) / 1000 },
       });
-      this.#end(r, 'Terminated', reason);
+      this.#end(r, 'Terminated', reason, now);
       void this.#kill(live, message, reason);
     }
   }
 
-  #end(record: SessionRecord, status: SessionStatus, reason: string): void {
+  #end(record: SessionRecord, status: SessionStatus, reason: string, at: number = this.#o.clock.now()): void {
     record.status = status;
-    record.endDate ??= this.#o.clock.now();
+    record.endDate ??= at;
     record.endReason ??= reason;
     if (status === 'Terminated' || status === 'Failed') this.#live.delete(record.sessionId);
     this.#o.changed();

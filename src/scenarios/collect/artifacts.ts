@@ -81,6 +81,7 @@ export function probeScript(
     '  if has stat; then m=$(stat -c "%s %a %Y" -- "$f" 2>/dev/null); else m=$(wc -c < "$f")" ? 0"; fi',
     '  set -- $m; size=$1; mode=$2; mtime=$3',
     '  off=0; if [ "$MAX" -gt 0 ] && [ "$size" -gt "$MAX" ]; then off=$((size - MAX)); fi',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
     '  if has sha256sum; then h=$(tail -c +$((off + 1)) < "$f" | head -c $((size - off)) | sha256sum); h=${h%% *}; else h=-; fi',
     '  printf "FILE\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "$size" "$mode" "$mtime" "$h" "$off" "$f"',
     '}',

@@ -82,6 +82,7 @@ export function listScript(jobsDir: string): string {
     `J=${shQuote(jobsDir)}`,
     'for D in "$J"/j*; do',
     '  [ -d "$D" ] || continue',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
     '  echo "JOB ${D##*/}"',
     '  p=$(cat "$D/pid" 2>/dev/null)',
     `  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && grep -q ${RUNNER_NAME} "/proc/$p/cmdline" 2>/dev/null; then echo "ALIVE $p"; fi`,

@@ -113,7 +113,9 @@ describe('job command strings arrive unchanged', () => {
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => !s.includes('\0') && !s.includes('ECSDIAG_Q')),
+        fc
+          .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+          .filter((s) => !s.includes('\0') && !s.includes('ECSDIAG_Q')),
         async (s) => {
           const { jobId } = await startJob(c, `printf '%s' "$(cat <<'ECSDIAG_Q'\n${s}\nECSDIAG_Q\n)"`);
           await waitJob(c, jobId, { pollMs: 50 });

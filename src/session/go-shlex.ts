@@ -25,7 +25,7 @@ type State = 'start' | 'word' | 'escaping' | 'escapingQuoted' | 'quotingEscaping
 const SPACE = new Set([' ', '\t', '\r', '\n']);
 
 /** Splits a command line exactly as Go's shlex.Split does. */
-export function shlexSplit(input: string): ShlexResult {
+export function goShlexSplit(input: string): ShlexResult {
   const words: string[] = [];
   const chars = [...input];
   let i = 0;
