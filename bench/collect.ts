@@ -19,7 +19,9 @@ import { pickEncoding, readRange } from '../src/scenarios/collect/transfer.js';
 import { remoteExec } from '../src/scenarios/remote-exec.js';
 
 const SIZE = 40_000_000;
-const PATH = '/var/log/amazon/ssm/amazon-ssm-agent.log';
+// The rolled copy: the agent appends to the live log while sessions run, which the transfer would
+// rightly report as changed while read.
+const PATH = '/var/log/amazon/ssm/amazon-ssm-agent.log.1';
 
 /** A realistic agent log: repeated line shapes with varying ids and counters. */
 function agentLog(size: number): Buffer {

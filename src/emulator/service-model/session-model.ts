@@ -198,8 +198,8 @@ export class SessionModel implements GatewayEvents {
 
   /**
    * Arms the timer for the tick at `at`. A timer that fires early (scaled timers round) is re-armed
-   * for the rest; a late one sweeps as of its tick, so kill decisions and EndDates follow the
-   * model's grid, not the host's load.
+   * for the rest; a late one decides as of its tick, so which sessions expire follows the model's
+   * grid, not the host's load.
    */
   #arm(at: number): void {
     this.#timer = this.#o.clock.setTimeout(() => {
@@ -253,14 +253,15 @@ export class SessionModel implements GatewayEvents {
         message: `session ${r.sessionId} expired (${reason}) after ${((now - r.lastActivityAt) / 1000).toFixed(1)} s idle`,
         data: { sessionId: r.sessionId, reason, idleS: idleFor / 1000, ageS: (now - r.startDate) / 1000 },
       });
-      this.#end(r, 'Terminated', reason, now);
+      // EndDate is when the service actually ended it (a sweep the host delayed ends late).
+      this.#end(r, 'Terminated', reason);
       void this.#kill(live, message, reason);
     }
   }
 
-  #end(record: SessionRecord, status: SessionStatus, reason: string, at: number = this.#o.clock.now()): void {
+  #end(record: SessionRecord, status: SessionStatus, reason: string): void {
     record.status = status;
-    record.endDate ??= at;
+    record.endDate ??= this.#o.clock.now();
     record.endReason ??= reason;
     if (status === 'Terminated' || status === 'Failed') this.#live.delete(record.sessionId);
     this.#o.changed();

@@ -4,7 +4,7 @@
  * `AccessDeniedException`).
  */
 import { AwsServiceError } from '../http/aws-error.js';
-import type { ServiceRequest } from '../service-module.js';
+import type { ServiceModule, ServiceRequest, ServiceResponse } from '../service-module.js';
 import type { EmulatorWorld } from '../world.js';
 import { doctorState } from './doctor-state.js';
 
@@ -31,4 +31,25 @@ export function assertApiAllowed(req: ServiceRequest, w: EmulatorWorld): void {
 /** The caller's ARN: the sts knob, else the emulator's principal for the access key. */
 export function callerArn(req: ServiceRequest, w: EmulatorWorld): string {
   return doctorState(w.state, w.accountId).sts.callerArn ?? w.principalArn(req.accessKeyId);
+}
+
+/** An operation of a {@link gatedModule}. */
+export type GatedHandler = (req: ServiceRequest, w: EmulatorWorld) => ServiceResponse;
+
+/** A module whose operations are a handler table, each behind the API denial knob. */
+export function gatedModule(
+  service: string,
+  protocol: 'json' | 'query',
+  handlers: Readonly<Record<string, GatedHandler>>,
+): ServiceModule<EmulatorWorld> {
+  return {
+    service,
+    protocol,
+    async handle(req, w) {
+      const handler = handlers[req.operation];
+      if (!handler) return undefined;
+      assertApiAllowed(req, w);
+      return handler(req, w);
+    },
+  };
 }

@@ -7,9 +7,9 @@
  * @see botocore data/ec2/2016-11-15; src/emulator/spec/doctor-services.md
  */
 import { AwsServiceError } from '../http/aws-error.js';
-import type { ServiceModule, ServiceRequest, ServiceResponse } from '../service-module.js';
+import type { ServiceRequest, ServiceResponse } from '../service-module.js';
 import type { EmulatorWorld } from '../world.js';
-import { assertApiAllowed } from './api-denial.js';
+import { gatedModule } from './api-denial.js';
 import { doctorState, type SubnetRecord, type VpcEndpointRecord } from './doctor-state.js';
 import { ec2Filters, ec2Response, el, formList } from './query-xml.js';
 
@@ -96,19 +96,8 @@ function endpointSubnets(w: EmulatorWorld, vpcId: string): string {
     .join('');
 }
 
-const HANDLERS: Readonly<Record<string, (req: ServiceRequest, w: EmulatorWorld) => ServiceResponse>> = {
+/** The EC2 module. */
+export const ec2Module = gatedModule('ec2', 'query', {
   DescribeSubnets: describeSubnets,
   DescribeVpcEndpoints: describeVpcEndpoints,
-};
-
-/** The EC2 module. */
-export const ec2Module: ServiceModule<EmulatorWorld> = {
-  service: 'ec2',
-  protocol: 'query',
-  async handle(req, w) {
-    const handler = HANDLERS[req.operation];
-    if (!handler) return undefined;
-    assertApiAllowed(req, w);
-    return handler(req, w);
-  },
-};
+});

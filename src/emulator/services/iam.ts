@@ -9,9 +9,9 @@
  * @see botocore data/iam/2010-05-08; src/emulator/spec/doctor-services.md
  */
 import { AwsServiceError } from '../http/aws-error.js';
-import type { ServiceModule, ServiceRequest, ServiceResponse } from '../service-module.js';
+import type { ServiceRequest, ServiceResponse } from '../service-module.js';
 import type { EmulatorWorld } from '../world.js';
-import { assertApiAllowed } from './api-denial.js';
+import { gatedModule } from './api-denial.js';
 import { doctorState, evaluate } from './doctor-state.js';
 import { el, formList, queryResponse } from './query-xml.js';
 
@@ -93,20 +93,9 @@ function getInstanceProfile(req: ServiceRequest, w: EmulatorWorld): ServiceRespo
   );
 }
 
-const HANDLERS: Readonly<Record<string, (req: ServiceRequest, w: EmulatorWorld) => ServiceResponse>> = {
+/** The IAM module. */
+export const iamModule = gatedModule('iam', 'query', {
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
   GetRole: getRole,
   GetInstanceProfile: getInstanceProfile,
-};
-
-/** The IAM module. */
-export const iamModule: ServiceModule<EmulatorWorld> = {
-  service: 'iam',
-  protocol: 'query',
-  async handle(req, w) {
-    const handler = HANDLERS[req.operation];
-    if (!handler) return undefined;
-    assertApiAllowed(req, w);
-    return handler(req, w);
-  },
-};
+});
