@@ -2,6 +2,8 @@
  * `npm run bench -- <name>`: runs one benchmark (or all with no name).
  * Each benchmark prints its figures and a ratio against a baseline measured in the same run.
  */
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 type Bench = () => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<{ run: Bench }>> = {
