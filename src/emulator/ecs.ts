@@ -105,9 +105,12 @@ function describeClusters(req: ServiceRequest, w: EmulatorWorld): Promise<Servic
   return Promise.resolve(jsonResponse({ clusters, failures }));
 }
 
-function listClusters(req: ServiceRequest, w: EmulatorWorld): Promise<ServiceResponse> {
-  const input = new Input(req.input, ECS_VALIDATION);
-  const arns = w.state.clusters.filter((c) => c.status === 'ACTIVE').map((c) => c.arn);
+/** One page of a List* answer (`maxResults` 1-100, default 100, `nextToken`), in ECS's shape. */
+function arnPage(
+  key: 'clusterArns' | 'taskArns',
+  arns: readonly string[],
+  input: Input,
+): Promise<ServiceResponse> {
   const { page, nextToken } = paginate(
     arns,
     input.optInt('maxResults', 1, 100),
@@ -115,7 +118,13 @@ function listClusters(req: ServiceRequest, w: EmulatorWorld): Promise<ServiceRes
     100,
     badToken,
   );
-  return Promise.resolve(jsonResponse({ clusterArns: page, ...(nextToken ? { nextToken } : {}) }));
+  return Promise.resolve(jsonResponse({ [key]: page, ...(nextToken ? { nextToken } : {}) }));
+}
+
+function listClusters(req: ServiceRequest, w: EmulatorWorld): Promise<ServiceResponse> {
+  const input = new Input(req.input, ECS_VALIDATION);
+  const arns = w.state.clusters.filter((c) => c.status === 'ACTIVE').map((c) => c.arn);
+  return arnPage('clusterArns', arns, input);
 }
 
 function registerTaskDefinition(req: ServiceRequest, w: EmulatorWorld): Promise<ServiceResponse> {
@@ -232,14 +241,7 @@ function listTasks(req: ServiceRequest, w: EmulatorWorld): Promise<ServiceRespon
     .filter((t) => launchType === undefined || t.launchType === launchType)
     .filter(() => serviceName === undefined) // the emulator has no services
     .map((t) => t.arn);
-  const { page, nextToken } = paginate(
-    arns,
-    input.optInt('maxResults', 1, 100),
-    input.optString('nextToken'),
-    100,
-    badToken,
-  );
-  return Promise.resolve(jsonResponse({ taskArns: page, ...(nextToken ? { nextToken } : {}) }));
+  return arnPage('taskArns', arns, input);
 }
 
 function describeTasks(req: ServiceRequest, w: EmulatorWorld): Promise<ServiceResponse> {
