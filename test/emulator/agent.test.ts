@@ -106,7 +106,7 @@ describe('agent host', () => {
     });
     expect(
       readFileSync(join(task.rootDir, 'managed-agents/execute-command/configuration/seelog.xml'), 'utf8'),
-    ).toBe(readFileSync('/work/shared/fixtures/field-logs/seelog.xml', 'utf8'));
+    ).toBe(readFileSync(join(import.meta.dirname, '../fixtures/field-logs/seelog.xml'), 'utf8'));
     const session = await host.startAgentSession('t-files', {
       sessionId: 'ecs-execute-command-version',
       command: '/managed-agents/execute-command/amazon-ssm-agent -version',
