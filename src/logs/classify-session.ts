@@ -13,6 +13,8 @@
  * 4. otherwise `unknown` (a transcript footer or `Session worker closed` only say that it ended).
  * @see ssm-data-channel.md §4.3, §4.7
  */
+
+import { minMedianMax } from '../stats.js';
 import type {
   AnalyzeSummary,
   DurationStats,
@@ -177,11 +179,7 @@ function mergeInto(target: SessionState, from: SessionState): void {
 
 /** Min/median/max of `values` (median of an even count: the mean of the middle two). */
 export function durationStats(values: readonly number[]): DurationStats | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  const median = v.length % 2 === 1 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
-  return { count: v.length, min: v[0] as number, median, max: v[v.length - 1] as number };
+  return minMedianMax(values);
 }
 
 /** Counts over the sessions. */

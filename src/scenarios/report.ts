@@ -3,6 +3,7 @@
  * killed cases. Rendered as report.json (the {@link RunReport} schema), report.md and a table.
  */
 import { table } from 'table';
+import { minMedianMax } from '../stats.js';
 import type { VariantSpec } from './matrix.js';
 import {
   type CaseOutcome,
@@ -17,13 +18,9 @@ import {
 
 /** Statistics over kill times (seconds, rounded to 1 s as measured). */
 export function killWindow(killedAtS: readonly number[]): KillWindow {
-  const xs = [...killedAtS].sort((a, b) => a - b);
-  const n = xs.length;
-  if (n === 0) return { n: 0, min: null, median: null, max: null };
-  const mid = Math.floor(n / 2);
-  const median = n % 2 === 1 ? (xs[mid] as number) : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;
-  const r = (v: number) => Math.round(v);
-  return { n, min: r(xs[0] as number), median: r(median), max: r(xs[n - 1] as number) };
+  const s = minMedianMax(killedAtS);
+  if (!s) return { n: 0, min: null, median: null, max: null };
+  return { n: s.count, min: Math.round(s.min), median: Math.round(s.median), max: Math.round(s.max) };
 }
 
 /** The per-variant summaries, variants and durations in scenario order. */
