@@ -20,18 +20,9 @@ import {
   MessageType,
   PayloadType,
 } from '../src/protocol/index.js';
+import { pattern } from './pattern.js';
 
 const { totalBytes, chunkBytes } = workerData as { totalBytes: number; chunkBytes: number };
-
-function pattern(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
 
 const frames: Uint8Array[] = [];
 const now = Date.now();

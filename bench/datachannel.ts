@@ -28,6 +28,7 @@ import {
 } from '../src/protocol/index.js';
 import { openSession } from '../src/session/index.js';
 import type { Transport, TransportConnection } from '../src/session/transport.js';
+import { pattern } from './pattern.js';
 
 const TOTAL = 40 * 1024 * 1024;
 const CHUNK = 1024;
@@ -148,16 +149,6 @@ function expectedDigest(): string {
     hash.update(pattern(Math.min(CHUNK, TOTAL - at), seq));
   expected = hash.digest('hex');
   return expected;
-}
-
-function pattern(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
 }
 
 // --- fuzz -----------------------------------------------------------------------------------

@@ -5,23 +5,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../helpers/run-cli.js';
 import { DEFAULT_SPECS, makeReport, writeRunDir } from './fixtures.js';
 
-class Buf {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function cli(args: string[]) {
-  const stdout = new Buf();
-  const stderr = new Buf();
-  const code = await main(args, { stdout, stderr, env: { TZ: 'UTC' } });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[]) => runCli(args, { TZ: 'UTC' });
 
 let tmp: string;
 let baseDir: string;

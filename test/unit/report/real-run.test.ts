@@ -7,25 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
 import { readRunDir } from '../../../src/report/read-run.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-class Buf {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function cli(args: string[]) {
-  const stdout = new Buf();
-  const stderr = new Buf();
-  const code = await main(args, { stdout, stderr, env: { TZ: 'Europe/Paris' } });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const cli = (args: string[]) => runCli(args, { TZ: 'Europe/Paris' });
 
 describe('a real run directory', () => {
   let tmp: string;
